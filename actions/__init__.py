@@ -1,0 +1,1 @@
+"""Custom actions of the assistant; rasa-sdk discovers every Action in this package."""

@@ -1,0 +1,1 @@
+"""Shared code of the migrant-worker assistant: content store, storage, languages, countries."""

@@ -1,0 +1,61 @@
+"""Storage of the app database: typed SQLAlchemy models, engine and session factory."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import JSON, Column, Date, DateTime, String, Text, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, declarative_base, sessionmaker
+
+from bot.settings import get_settings
+
+Base: Any = declarative_base()
+
+
+class ContentItem(Base):
+    """The published answer of one topic in one language."""
+
+    __tablename__ = "content_items"
+
+    topic = Column(String(64), primary_key=True)
+    lang = Column(String(16), primary_key=True)
+    title = Column(String(80), nullable=False)
+    body = Column(Text, nullable=False)
+    next_step = Column(Text, nullable=False)
+    related = Column(JSON, nullable=False, default=list)
+    sources = Column(JSON, nullable=False, default=list)
+    reviewed_on = Column(Date, nullable=False)
+    status = Column(String(20), nullable=False)
+    published_at = Column(DateTime, nullable=False)
+
+
+@cache
+def get_engine(url: str) -> Engine:
+    """Build the engine for a database URL, once per process, and create missing tables."""
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, future=True, pool_pre_ping=True)
+    if engine.dialect.name == "sqlite":
+        # WAL lets the action server read while `make content` publishes from another process.
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.close()
+
+    Base.metadata.create_all(engine)
+    return engine
+
+
+def session_factory(url: str | None = None) -> sessionmaker:
+    """A session factory for ``url`` (the settings' by default); one session per unit of work."""
+    return _session_factory(url or get_settings().database_url)
+
+
+@cache
+def _session_factory(url: str) -> sessionmaker:
+    return sessionmaker(bind=get_engine(url), class_=Session, future=True, expire_on_commit=False)

@@ -1,0 +1,104 @@
+"""The topic actions, run as rasa-sdk runs them, against a real published content store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.topics import ActionAnswerTopic, ActionDidYouMean
+
+
+def tracker(
+    text: str,
+    intent: str,
+    ranking: list[tuple[str, float]] | None = None,
+    entities: list[dict[str, Any]] | None = None,
+    slots: dict[str, Any] | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> Tracker:
+    ranked = [{"name": n, "confidence": c} for n, c in (ranking or [(intent, 0.9)])]
+    message = {
+        "text": text,
+        "intent": {"name": intent, "confidence": ranked[0]["confidence"]},
+        "intent_ranking": ranked,
+        "entities": entities or [],
+        "metadata": metadata or {},
+    }
+    return Tracker("user-1", slots or {}, message, [], False, None, {}, "action_listen")
+
+
+async def run(action: Any, t: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, t, {})
+    return dispatcher.messages, events
+
+
+def customs(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [m["custom"] for m in messages if m.get("custom")]
+
+
+async def test_answers_the_recognised_topic_and_remembers_it(published: str) -> None:
+    messages, events = await run(
+        ActionAnswerTopic(), tracker("how do i appeal the refusal", "complaint_appeal")
+    )
+    assert [c["topic"] for c in customs(messages)] == ["complaint.appeal"]
+    assert {"event": "slot", "name": "last_topic", "value": "complaint.appeal"} in [
+        {k: e[k] for k in ("event", "name", "value")} for e in events
+    ]
+
+
+async def test_emergency_guidance_comes_first(published: str) -> None:
+    messages, _ = await run(
+        ActionAnswerTopic(),
+        tracker("boss beats me and no salary 3 months", "complaint_unpaid"),
+    )
+    assert [c["topic"] for c in customs(messages)] == ["help.emergency", "complaint.unpaid"]
+
+
+async def test_countries_are_remembered_with_their_roles(published: str) -> None:
+    entities = [
+        {"entity": "country", "value": "NP", "role": "origin"},
+        {"entity": "country", "value": "QA", "role": "work"},
+    ]
+    messages, events = await run(
+        ActionAnswerTopic(),
+        tracker("from nepal work in qatar", "rights_totalization", entities=entities),
+    )
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["country_origin"] == "NP" and slots["country_work"] == "QA"
+    assert customs(messages)[0]["countries"] == ["NP", "QA"]
+
+
+async def test_unsure_reading_offers_buttons(published: str) -> None:
+    ranking = [("nlu_fallback", 0.45), ("rights_portability", 0.3), ("rights_totalization", 0.2)]
+    messages, _ = await run(ActionDidYouMean(), tracker("pension thing", "nlu_fallback", ranking))
+    assert customs(messages) == [
+        {
+            "kind": "did_you_mean",
+            "candidates": ["rights.portability", "rights.totalization"],
+            "lang": "en",
+        }
+    ]
+    assert len(messages[0]["buttons"]) == 3
+
+
+async def test_unsure_followup_is_read_in_the_context_of_the_last_answer(published: str) -> None:
+    ranking = [("nlu_fallback", 0.45), ("predeparture_checklist", 0.3), ("rights_portability", 0.2)]
+    t = tracker(
+        "and if i go back home?",
+        "nlu_fallback",
+        ranking,
+        slots={"last_topic": "rights.old_age_pension"},
+    )
+    messages, _ = await run(ActionDidYouMean(), t)
+    assert [c["topic"] for c in customs(messages)] == ["rights.portability"]
+
+
+async def test_language_hint_without_content_falls_back_to_english(published: str) -> None:
+    messages, _ = await run(
+        ActionAnswerTopic(),
+        tracker("hola", "chat_greet", metadata={"lang": "es-MX"}),
+    )
+    assert customs(messages)[0]["lang"] == "en"
