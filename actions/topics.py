@@ -193,6 +193,10 @@ class ActionDidYouMean(Action):
             return answer(dispatcher, turn, "chat.out_of_scope")
         logger.info("did_you_mean candidates=%s", candidates)
         send(dispatcher, answers.did_you_mean_reply(candidates=candidates, langs=turn.langs))
+        if turn.choice.offer_menu:
+            send(
+                dispatcher, answers.language_menu_reply(langs=turn.langs, available=turn.available)
+            )
         events, _countries = remember_countries(turn)
         return [*turn.language_events(), *events]
 

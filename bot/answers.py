@@ -142,7 +142,12 @@ def language_menu_reply(*, langs: list[str], available: list[str]) -> Reply:
     return Reply(
         text=directed(_("Choose your language:"), lang),
         buttons=language_buttons(available),
-        custom={"kind": "language_menu", "lang": lang, "languages": list(available)},
+        custom={
+            "kind": "language_menu",
+            "lang": lang,
+            "dir": text_direction(lang),
+            "languages": list(available),
+        },
     )
 
 
@@ -155,7 +160,12 @@ def did_you_mean_reply(*, candidates: list[str], langs: list[str]) -> Reply:
     return Reply(
         text=directed(_("I am not sure I understood. Did you mean one of these?"), lang),
         buttons=buttons,
-        custom={"kind": "did_you_mean", "candidates": candidates, "lang": lang},
+        custom={
+            "kind": "did_you_mean",
+            "candidates": candidates,
+            "lang": lang,
+            "dir": text_direction(lang),
+        },
     )
 
 
@@ -165,5 +175,5 @@ def unavailable_reply(langs: list[str]) -> Reply:
     _ = gettext_for(lang)
     return Reply(
         text=directed(_("Sorry, I cannot answer this right now. Please try again later."), lang),
-        custom={"kind": "error", "lang": lang},
+        custom={"kind": "error", "lang": lang, "dir": text_direction(lang)},
     )

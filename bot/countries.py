@@ -6,15 +6,19 @@ The same mechanism works in every language: CLDR has each country's name in each
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import regex as re
 import yaml
 from babel import Locale, UnknownLocaleError
 
+# Word boundaries that count vowel signs (Devanagari "ा", Bengali "ে") as part of a word, which
+# Python's \w does not: "र" must not match the start of "राम".
+WORD_START = r"(?<![\w\p{M}])"
+WORD_END = r"(?![\w\p{M}])"
 ALIASES_FILE = Path(__file__).resolve().parent / "data" / "country_aliases.yml"
 # CLDR territory codes that are not countries.
 NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"})
@@ -84,11 +88,29 @@ def _names(langs: tuple[str, ...]) -> dict[str, str]:
     return names
 
 
+# Case endings and postpositions written onto the name: Nepali "नेपालबाट" (from Nepal), "qatarma"
+# (in Qatar), Bengali "আরবে" (in Arabia); Arabic prepositions and "and" written before it:
+# "بقطر" (in Qatar), "والسعودية" (and Saudi Arabia).
+ATTACHED_SUFFIXES = ("बाट", "मा", "को", "ले", "लाई", "देखि", "तिर", "ে", "তে", "এ", "র", "ের", "য়")
+ATTACHED_SUFFIXES_LATIN = ("ma", "bata", "ko", "le", "lai", "te")
+ATTACHED_PREFIXES = ("و", "ف", "ب", "ل", "وب", "ول", "فب")
+
+
 @cache
 def _pattern(langs: tuple[str, ...]) -> re.Pattern[str]:
     # Longest names first, so "Guinea-Bissau" wins over "Guinea".
     names = sorted(_names(langs), key=len, reverse=True)
-    return re.compile(r"(?<!\w)(" + "|".join(map(re.escape, names)) + r")(?!\w)")
+    suffixes = "|".join(sorted(ATTACHED_SUFFIXES + ATTACHED_SUFFIXES_LATIN, key=len, reverse=True))
+    prefixes = "|".join(sorted(ATTACHED_PREFIXES, key=len, reverse=True))
+    return re.compile(
+        r"(?<!\w)(?:"
+        + prefixes
+        + r")?("
+        + "|".join(map(re.escape, names))
+        + r")(?:"
+        + suffixes
+        + r")?(?!\w)"
+    )
 
 
 @cache

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot import langid
 from bot.settings import ROOT
 
 BIN = Path(sys.executable).parent
@@ -123,6 +124,8 @@ def services(
     """Run the action server and the Rasa server until the block ends; wait until both answer."""
     full_env = service_env(ports, env)
     Path(full_env["TRACKER_DB"]).parent.mkdir(parents=True, exist_ok=True)
+    # Fit (or find cached) the language detector now, not during a worker's first message.
+    langid.model()
     processes: dict[str, subprocess.Popen[bytes]] = {}
     logs = []
     try:

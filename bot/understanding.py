@@ -3,15 +3,15 @@ and the candidates to offer when the NLU is unsure. Plain functions, testable wi
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import regex as re
 import yaml
 
-from bot.countries import normalise
+from bot.countries import WORD_END, WORD_START, normalise
 from bot.topics import topic_by_intent
 
 EMERGENCY_FILE = Path(__file__).resolve().parent / "data" / "emergency_terms.yml"
@@ -19,7 +19,7 @@ EMERGENCY_TOPIC = "help.emergency"
 # An emergency intent this likely is taken seriously even when another intent ranks first.
 EMERGENCY_MIN_CONFIDENCE = 0.3
 # Openings of a short message that continues the previous answer ("and if I go back home?").
-FOLLOWUP_CUE = re.compile(r"^\W*(and|but|also|so|what if|what about|how about|if|then)\b")
+FOLLOWUP_FILE = Path(__file__).resolve().parent / "data" / "followup_cues.yml"
 CANDIDATE_MIN_CONFIDENCE = 0.05
 # A follow-up keeps the NLU's reading at or above this confidence; below it, a related topic
 # ranked close behind (at least FOLLOWUP_MIN_CONFIDENCE) is taken instead.
@@ -28,11 +28,18 @@ FOLLOWUP_MIN_CONFIDENCE = 0.1
 
 
 @cache
-def _emergency_pattern(langs: tuple[str, ...]) -> re.Pattern[str]:
-    terms = yaml.safe_load(EMERGENCY_FILE.read_text(encoding="utf-8"))
-    phrases = {normalise(p) for lang in ("en", *langs) for p in terms.get(lang, [])}
+def _phrases(path: Path) -> re.Pattern[str]:
+    # Every language's phrases, whatever the conversation's language: people mix languages,
+    # and a danger phrase in any of them must not be missed.
+    terms = yaml.safe_load(path.read_text(encoding="utf-8"))
+    phrases = {normalise(p) for values in terms.values() for p in values}
     alternatives = "|".join(map(re.escape, sorted(phrases, key=len, reverse=True)))
-    return re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)")
+    return re.compile(WORD_START + r"(?:" + alternatives + r")" + WORD_END)
+
+
+@cache
+def _followup_pattern() -> re.Pattern[str]:
+    return re.compile(r"^\W*" + _phrases(FOLLOWUP_FILE).pattern)
 
 
 def ranked_topics(ranking: Iterable[dict[str, Any]]) -> list[tuple[str, float]]:
@@ -45,9 +52,9 @@ def ranked_topics(ranking: Iterable[dict[str, Any]]) -> list[tuple[str, float]]:
     ]
 
 
-def is_emergency(text: str, ranking: Iterable[dict[str, Any]], langs: tuple[str, ...] = ()) -> bool:
+def is_emergency(text: str, ranking: Iterable[dict[str, Any]]) -> bool:
     """True when the message may describe danger: a listed phrase, or a likely emergency intent."""
-    if _emergency_pattern(langs).search(normalise(text)):
+    if _phrases(EMERGENCY_FILE).search(normalise(text)):
         return True
     return any(
         topic == EMERGENCY_TOPIC and confidence >= EMERGENCY_MIN_CONFIDENCE
@@ -57,7 +64,7 @@ def is_emergency(text: str, ranking: Iterable[dict[str, Any]], langs: tuple[str,
 
 def looks_like_followup(text: str, max_words: int) -> bool:
     """A short message that opens like a continuation ("and if ...", "what about ...")."""
-    return len(text.split()) <= max_words and bool(FOLLOWUP_CUE.search(normalise(text)))
+    return len(text.split()) <= max_words and bool(_followup_pattern().search(normalise(text)))
 
 
 def resolve_followup(

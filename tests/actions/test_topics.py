@@ -79,6 +79,7 @@ async def test_unsure_reading_offers_buttons(published: str) -> None:
             "kind": "did_you_mean",
             "candidates": ["rights.portability", "rights.totalization"],
             "lang": "en",
+            "dir": "ltr",
         }
     ]
     assert len(messages[0]["buttons"]) == 3
@@ -96,9 +97,34 @@ async def test_unsure_followup_is_read_in_the_context_of_the_last_answer(publish
     assert [c["topic"] for c in customs(messages)] == ["rights.portability"]
 
 
-async def test_language_hint_without_content_falls_back_to_english(published: str) -> None:
-    messages, _ = await run(
-        ActionAnswerTopic(),
-        tracker("hola", "chat_greet", metadata={"lang": "es-MX"}),
+async def test_a_hint_sets_the_conversation_language(published: str) -> None:
+    messages, events = await run(
+        ActionAnswerTopic(), tracker("/chat_greet", "chat_greet", metadata={"lang": "es-MX"})
     )
-    assert customs(messages)[0]["lang"] == "en"
+    assert customs(messages)[0]["lang"] == "es"
+    assert {"event": "slot", "name": "lang", "value": "es", "timestamp": None} in events
+
+
+async def test_the_conversation_language_is_kept_for_a_short_word(published: str) -> None:
+    messages, events = await run(
+        ActionAnswerTopic(), tracker("pension?", "rights_old_age_pension", slots={"lang": "ne"})
+    )
+    assert customs(messages)[0]["lang"] == "ne"
+    assert not [e for e in events if e.get("name") == "lang"]
+
+
+async def test_choosing_a_language_greets_in_it_and_remembers_the_choice(published: str) -> None:
+    choice = [{"entity": "language", "value": "ar"}]
+    messages, events = await run(
+        ActionAnswerTopic(),
+        tracker('/chat_language{"language":"ar"}', "chat_language", entities=choice),
+    )
+    assert [(c["topic"], c["lang"]) for c in customs(messages)] == [("chat.greet", "ar")]
+    names = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert names["lang_choice"] == "ar" and names["lang"] == "ar"
+
+
+async def test_asking_about_languages_offers_every_language_by_its_own_name(published: str) -> None:
+    messages, _ = await run(ActionAnswerTopic(), tracker("/chat_language", "chat_language"))
+    buttons = next(m["buttons"] for m in messages if m.get("buttons"))
+    assert len(buttons) == 10 and {"नेपाली", "العربية", "Filipino"} <= {b["title"] for b in buttons}

@@ -17,11 +17,18 @@ def test_topic_reply_has_contract_next_step_source_and_related_buttons(published
 
 
 def test_missing_translation_falls_back_to_english_and_says_so(published: str) -> None:
-    reply = answers.topic_reply(topic="complaint.appeal", langs=["ne", "en"], countries=[])
+    # Swahili: a language with no content (and no catalog) in this project.
+    reply = answers.topic_reply(topic="complaint.appeal", langs=["sw", "en"], countries=[])
     assert reply is not None
     assert reply.custom["lang"] == "en"
-    assert reply.custom["requested_lang"] == "ne"
-    assert "not yet available in नेपाली" in reply.text
+    assert reply.custom["requested_lang"] == "sw"
+    assert "not yet available in Kiswahili" in reply.text
+
+
+def test_arabic_answers_are_marked_right_to_left(published: str) -> None:
+    reply = answers.topic_reply(topic="complaint.appeal", langs=["ar", "en"], countries=[])
+    assert reply is not None and reply.custom["lang"] == "ar" and reply.custom["dir"] == "rtl"
+    assert all(line.startswith(answers.RLM) for line in reply.text.split("\n") if line)
 
 
 def test_greeting_offers_the_four_areas_and_an_area_lists_its_topics(published: str) -> None:
@@ -52,4 +59,5 @@ def test_did_you_mean_lists_candidates_and_a_way_out(published: str) -> None:
         "kind": "did_you_mean",
         "candidates": ["rights.portability", "rights.totalization"],
         "lang": "en",
+        "dir": "ltr",
     }

@@ -66,9 +66,11 @@ def test_a_missing_english_answer_is_refused(tmp_path: Path) -> None:
 
 
 def test_answer_falls_back_along_the_language_order(published: str) -> None:
-    answer = content.get_answer(topic="rights.portability", langs=["ne", "en"])
+    answer = content.get_answer(topic="rights.portability", langs=["sw", "en"])
     assert answer is not None and answer.lang == "en"
-    assert content.get_answer(topic="rights.portability", langs=["ne"]) is None
+    assert content.get_answer(topic="rights.portability", langs=["sw"]) is None
+    spanish = content.get_answer(topic="rights.portability", langs=["sw", "es", "en"])
+    assert spanish is not None and spanish.lang == "es"
 
 
 def test_cli_reports_errors_and_exit_code(tmp_path: Path, published: str) -> None:

@@ -59,14 +59,6 @@ def test_a_followup_right_after_an_answer_stays_in_context(assistant: Assistant)
     assert topics(followup) == ["rights.portability"]
 
 
-def test_language_hint_is_negotiated_and_the_fallback_is_said(assistant: Assistant) -> None:
-    replies = assistant.ask("/rights_portability", metadata={"lang": "pt-BR"})
-    custom = next(r["custom"] for r in replies if "topic" in r.get("custom", {}))
-    # Only English content exists so far: the answer says so and reports its real language.
-    assert custom["lang"] == "en"
-    assert "not yet available in português" in replies[0]["text"]
-
-
 @pytest.mark.parametrize(
     "message",
     ["", "   ", "x" * 10_000, "\u0000\u0001\ufffd", "😀😀😀", "' OR 1=1; --", "/not_an_intent"],
