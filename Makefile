@@ -21,7 +21,7 @@ export ACTION_ENDPOINT_URL ?= http://localhost:5055/webhook
 # TensorFlow's start-up chatter is noise here; errors still show.
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: help run test evaluate content train i18n coverage lint lock clean
+.PHONY: help run telegram test evaluate content train i18n coverage lint lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -57,6 +57,9 @@ content: $(VENV)/.installed $(COMPILED) ## Validate the content files and publis
 
 run: $(MODEL) $(COMPILED) content ## Install, train if stale, publish content, start everything; Ctrl-C stops
 	$(PY) -m bot.run
+
+telegram: $(VENV)/.installed $(COMPILED) ## Run the Telegram bridge alone (needs TELEGRAM_BOT_TOKEN and a running Rasa)
+	$(PY) -m bot.telegram
 
 test: $(MODEL) $(COMPILED) ## Run the whole test suite (unit, end to end through real servers, Rasa stories)
 	$(PY) -m pytest

@@ -6,7 +6,17 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, Column, Date, DateTime, String, Text, create_engine, event
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    String,
+    Text,
+    create_engine,
+    event,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
 
@@ -30,6 +40,30 @@ class ContentItem(Base):
     reviewed_on = Column(Date, nullable=False)
     status = Column(String(20), nullable=False)
     published_at = Column(DateTime, nullable=False)
+
+
+class TelegramUpdate(Base):
+    """A Telegram update the bridge has taken on, so that a redelivered one is answered once.
+
+    Holds the update's number only: nothing about the user or the message."""
+
+    __tablename__ = "telegram_updates"
+
+    update_id = Column(BigInteger, primary_key=True, autoincrement=False)
+    # "taken" while it is being answered, "done" once the replies are sent.
+    state = Column(String(8), nullable=False)
+    # The bridge process that took it: after a crash, a new process may take it again.
+    run_id = Column(String(32), nullable=False)
+    received_at = Column(DateTime, nullable=False)
+
+
+class TelegramButton(Base):
+    """A button's Rasa payload under the short key sent as Telegram's ``callback_data``."""
+
+    __tablename__ = "telegram_buttons"
+
+    key = Column(String(24), primary_key=True)
+    payload = Column(Text, nullable=False)
 
 
 @cache

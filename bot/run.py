@@ -55,6 +55,8 @@ def service_env(ports: Ports, extra: dict[str, str] | None = None) -> dict[str, 
         "TRACKER_DB": str(ROOT / "var" / "tracker.db"),
         **os.environ,
         "ACTION_ENDPOINT_URL": f"http://localhost:{ports.actions}/webhook",
+        # The Telegram bridge forwards to this Rasa.
+        "RASA_PORT": str(ports.rasa),
         **(extra or {}),
     }
     return env
@@ -91,6 +93,13 @@ def commands(ports: Ports, model: Path) -> dict[str, list[str]]:
     }
 
 
+def bridge_commands(env: dict[str, str]) -> dict[str, list[str]]:
+    """Processes started once Rasa answers: the Telegram bridge, when it has a token."""
+    if env.get("TELEGRAM_BOT_TOKEN"):
+        return {"telegram": [str(BIN / "python"), "-m", "bot.telegram"]}
+    return {}
+
+
 def _ready(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
@@ -121,27 +130,32 @@ def services(
     log_dir: Path | None = None,
     timeout: float = 240.0,
 ) -> Iterator[dict[str, subprocess.Popen[bytes]]]:
-    """Run the action server and the Rasa server until the block ends; wait until both answer."""
+    """Run the action server, the Rasa server and the channel bridges until the block ends;
+    wait until the servers answer."""
     full_env = service_env(ports, env)
     Path(full_env["TRACKER_DB"]).parent.mkdir(parents=True, exist_ok=True)
     # Fit (or find cached) the language detector now, not during a worker's first message.
     langid.model()
     processes: dict[str, subprocess.Popen[bytes]] = {}
     logs = []
+
+    def start(name: str, command: list[str]) -> None:
+        output = None
+        if log_dir:
+            log_dir.mkdir(parents=True, exist_ok=True)
+            output = open(log_dir / f"{name}.log", "wb")  # noqa: SIM115 - closed below
+            logs.append(output)
+        processes[name] = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=full_env,
+            stdout=output,
+            stderr=subprocess.STDOUT if output else None,
+        )
+
     try:
         for name, command in commands(ports, model).items():
-            output = None
-            if log_dir:
-                log_dir.mkdir(parents=True, exist_ok=True)
-                output = open(log_dir / f"{name}.log", "wb")  # noqa: SIM115 - closed below
-                logs.append(output)
-            processes[name] = subprocess.Popen(
-                command,
-                cwd=ROOT,
-                env=full_env,
-                stdout=output,
-                stderr=subprocess.STDOUT if output else None,
-            )
+            start(name, command)
         health = {
             "actions": f"http://localhost:{ports.actions}/health",
             "rasa": f"http://localhost:{ports.rasa}/webhooks/rest/",
@@ -154,6 +168,9 @@ def services(
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"{name} not ready after {timeout:.0f}s")
                 time.sleep(0.5)
+        # Channels that forward to Rasa start once it answers, so no first message is lost.
+        for name, command in bridge_commands(full_env).items():
+            start(name, command)
         yield processes
     finally:
         _stop(processes)
@@ -180,7 +197,12 @@ def main() -> int:
                 "               -H 'Content-Type: application/json' \\\n"
                 '               -d \'{"sender": "me", "message": "hello"}\'\n'
                 f"  socket.io: http://localhost:{ports.rasa}/socket.io/\n"
-                "Press Ctrl-C to stop everything.\n",
+                + (
+                    "  Telegram:  the bridge runs: send /start to your bot in Telegram\n"
+                    if "telegram" in processes
+                    else "  Telegram:  set TELEGRAM_BOT_TOKEN (from @BotFather) to connect a bot\n"
+                )
+                + "Press Ctrl-C to stop everything.\n",
                 flush=True,
             )
             while True:

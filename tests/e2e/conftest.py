@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import urllib.request
 import uuid
@@ -75,7 +76,11 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
         "TRACKER_DIALECT": "sqlite",
         "TRACKER_DB": str(base / "tracker.db"),
     }
-    ports = Ports(rasa=15005, actions=15055)
+    # Other ports can be chosen so that two checkouts can test at once on one machine.
+    ports = Ports(
+        rasa=int(os.environ.get("TEST_RASA_PORT", "15005")),
+        actions=int(os.environ.get("TEST_ACTIONS_PORT", "15055")),
+    )
     log_dir = ROOT / "var" / "test-logs"
     with services(ports=ports, model=MODEL, env=env, log_dir=log_dir):
         yield Assistant(ports, content_dir, database_url, env, log_dir)
