@@ -11,6 +11,9 @@ RASA := $(VENV)/bin/rasa
 MODEL := models/current.tar.gz
 TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 # Interface-string catalogs: .po files are kept in git, .mo files are built from them.
+# Debian's chromium and its chromedriver, for the browser tests of the web chat.
+BROWSER := /usr/bin/chromedriver
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CATALOGS := $(wildcard locales/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
@@ -52,8 +55,9 @@ i18n: $(VENV)/.installed ## Extract interface strings, update every catalog, com
 coverage: $(VENV)/.installed ## Report per language: missing, stale and unreviewed content and strings
 	$(PY) -m bot.coverage
 
-content: $(VENV)/.installed $(COMPILED) ## Validate the content files and publish them (live in the next reply)
+content: $(VENV)/.installed $(COMPILED) ## Validate and publish the answers and the organisation profiles (live in the next reply)
 	$(PY) -m bot.content publish
+	$(PY) -m bot.profiles publish
 
 run: $(MODEL) $(COMPILED) content ## Install, train if stale, publish content, start everything; Ctrl-C stops
 	$(PY) -m bot.run
@@ -61,7 +65,12 @@ run: $(MODEL) $(COMPILED) content ## Install, train if stale, publish content, s
 telegram: $(VENV)/.installed $(COMPILED) ## Run the Telegram bridge alone (needs TELEGRAM_BOT_TOKEN and a running Rasa)
 	$(PY) -m bot.telegram
 
-test: $(MODEL) $(COMPILED) ## Run the whole test suite (unit, end to end through real servers, Rasa stories)
+$(BROWSER):
+	@command -v apt-get >/dev/null || { echo "Install chromium and chromedriver for the browser tests."; exit 1; }
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+
+test: $(MODEL) $(COMPILED) $(BROWSER) ## Run the whole test suite (unit, end to end through real servers, Rasa stories)
 	$(PY) -m pytest
 
 evaluate: $(VENV)/.installed ## Train on an 80% split and report per-topic precision/recall

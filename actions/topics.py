@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import answers, content
+from bot import answers, content, profiles
 from bot.langid import Detection, detect
 from bot.language import Choice, choose_language
 from bot.settings import get_settings
@@ -43,6 +43,8 @@ class Turn:
     last_topic: str | None
     origin: str | None
     work: str | None
+    # The organisation whose web chat the user writes from (set by the channel, not the page).
+    profile: dict[str, Any] | None = None
 
     @classmethod
     def from_tracker(cls, tracker: Tracker) -> Turn:
@@ -79,6 +81,9 @@ class Turn:
             last_topic=tracker.get_slot("last_topic"),
             origin=tracker.get_slot("country_origin"),
             work=tracker.get_slot("country_work"),
+            profile=profiles.get_profile(metadata.get("profile"))
+            if isinstance(metadata, dict) and isinstance(metadata.get("profile"), str)
+            else None,
         )
 
     def language_events(self) -> list[EventType]:
@@ -112,6 +117,10 @@ def remember_countries(turn: Turn) -> tuple[list[EventType], list[str]]:
         events.append(SlotSet("country_origin", origin))
     if work != turn.work:
         events.append(SlotSet("country_work", work))
+    if turn.profile:
+        # An embassy's chat serves its corridor: its countries hold until the user names others.
+        origin = origin or turn.profile.get("country_of_origin")
+        work = work or turn.profile.get("country_of_work")
     in_play = list(dict.fromkeys([c for c in (origin, work, *mentioned) if c]))
     return events, in_play
 
@@ -140,6 +149,7 @@ def answer(dispatcher: CollectingDispatcher, turn: Turn, topic: str) -> list[Eve
             countries=countries,
             area=turn.entity("area"),
             available=turn.available,
+            profile=turn.profile,
         )
         if reply is None:
             logger.error("no published content for topic %s", current)

@@ -18,6 +18,8 @@ PLAIN_TOPICS = ("chat.",)
 MENU_TOPICS = ("chat.greet", "chat.menu")
 LANGUAGE_TOPIC = "chat.language"
 RLM = "\u200f"
+# Answers that carry the contacts of the organisation whose web chat the user is in.
+CONTACT_TOPICS = ("complaint.embassy", "help.human", "complaint.procedure", "complaint.unpaid")
 
 
 @dataclass
@@ -71,8 +73,10 @@ def topic_reply(
     countries: list[str],
     area: str | None = None,
     available: list[str] | None = None,
+    profile: dict[str, Any] | None = None,
 ) -> Reply | None:
-    """The answer to ``topic`` in the first of ``langs`` that has it, or None if none does."""
+    """The answer to ``topic`` in the first of ``langs`` that has it, or None if none does;
+    with the organisation's contacts when the user writes from its web chat."""
     answer = content.get_answer(topic=topic, langs=langs)
     if answer is None:
         return None
@@ -81,6 +85,8 @@ def topic_reply(
     if answer.lang != langs[0]:
         parts.append(_fallback_note(requested=langs[0], given=answer.lang, langs=langs))
     parts.append(answer.body)
+    if profile and topic in CONTACT_TOPICS and profile.get("contacts"):
+        parts.append(contacts_block(profile, answer.lang))
     if not topic.startswith(PLAIN_TOPICS):
         parts.append(_("Next step: {step}").format(step=answer.next_step))
         parts.append(_source_line(answer, answer.lang))
@@ -107,7 +113,29 @@ def topic_reply(
         custom["countries"] = countries
     if answer.lang != langs[0]:
         custom["requested_lang"] = langs[0]
+    if profile:
+        custom["profile"] = profile["id"]
     return Reply(text=directed("\n\n".join(parts), answer.lang), buttons=buttons, custom=custom)
+
+
+def contacts_block(profile: dict[str, Any], lang: str) -> str:
+    """The organisation's contacts as staff entered them; what they have not entered is said
+    to be unconfirmed, never guessed."""
+    _ = gettext_for(ui_language([lang]))
+    labels = {
+        "phone": _("Phone"),
+        "email": _("Email"),
+        "address": _("Address"),
+        "hours": _("Opening hours"),
+    }
+    lines = [_("Contacts of {organisation}:").format(organisation=profile["name"])]
+    for contact in profile.get("contacts") or []:
+        known = [f"{labels[k]}: {contact[k]}" for k in labels if contact.get(k)]
+        details = "; ".join(known) if known else _("details not yet confirmed by staff")
+        lines.append(f"- {contact['label']}: {details}")
+        if contact.get("note"):
+            lines.append(f"  {contact['note']}")
+    return "\n".join(lines)
 
 
 def _fallback_note(*, requested: str, given: str, langs: list[str]) -> str:

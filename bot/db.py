@@ -42,6 +42,16 @@ class ContentItem(Base):
     published_at = Column(DateTime, nullable=False)
 
 
+class OrgProfile(Base):
+    """An organisation that embeds the web chat (see bot/profiles.py): the whole record."""
+
+    __tablename__ = "org_profiles"
+
+    id = Column(String(64), primary_key=True)
+    data = Column(JSON, nullable=False)
+    published_at = Column(DateTime, nullable=False)
+
+
 class TelegramUpdate(Base):
     """A Telegram update the bridge has taken on, so that a redelivered one is answered once.
 

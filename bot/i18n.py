@@ -17,6 +17,11 @@ def translations(lang: str) -> NullTranslations:
     return Translations.load(str(LOCALES_DIR), [lang], domain=DOMAIN)
 
 
+def N_(message: str) -> str:
+    """Mark a string for the catalogs where it is defined; it is translated where it is used."""
+    return message
+
+
 def gettext_for(lang: str):  # noqa: ANN201 - returns the catalog's bound gettext
     """Return ``_`` for one language: ``_("Next step")``."""
     return translations(lang).gettext

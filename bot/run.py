@@ -31,6 +31,7 @@ class Ports:
     host: str = "127.0.0.1"
     rasa: int = 5005
     actions: int = 5055
+    web: int = 8000
 
     @classmethod
     def from_env(cls) -> Ports:
@@ -39,6 +40,7 @@ class Ports:
             host=os.environ.get("RASA_INTERFACE", cls.host),
             rasa=int(os.environ.get("RASA_PORT", cls.rasa)),
             actions=int(os.environ.get("ACTIONS_PORT", cls.actions)),
+            web=int(os.environ.get("WEB_PORT", cls.web)),
         )
 
     @property
@@ -55,8 +57,9 @@ def service_env(ports: Ports, extra: dict[str, str] | None = None) -> dict[str, 
         "TRACKER_DB": str(ROOT / "var" / "tracker.db"),
         **os.environ,
         "ACTION_ENDPOINT_URL": f"http://localhost:{ports.actions}/webhook",
-        # The Telegram bridge forwards to this Rasa.
+        # The web server tells browsers where Rasa is, and the bridge where to forward.
         "RASA_PORT": str(ports.rasa),
+        "WEB_PORT": str(ports.web),
         **(extra or {}),
     }
     return env
@@ -90,6 +93,7 @@ def commands(ports: Ports, model: Path) -> dict[str, list[str]]:
             "--cors",
             "*",
         ],
+        "web": [str(BIN / "python"), "-m", "bot.web"],
     }
 
 
@@ -159,6 +163,7 @@ def services(
         health = {
             "actions": f"http://localhost:{ports.actions}/health",
             "rasa": f"http://localhost:{ports.rasa}/webhooks/rest/",
+            "web": f"http://localhost:{ports.web}/healthz",
         }
         deadline = time.monotonic() + timeout
         for name, url in health.items():
@@ -196,7 +201,9 @@ def main() -> int:
                 f"  REST:      curl -s -X POST {ports.rest_url} \\\n"
                 "               -H 'Content-Type: application/json' \\\n"
                 '               -d \'{"sender": "me", "message": "hello"}\'\n'
-                f"  socket.io: http://localhost:{ports.rasa}/socket.io/\n"
+                f"  web chat:  http://localhost:{ports.web}/demo/  (an example embassy page;"
+                f" ?lang=ar for Arabic)\n"
+                f"  embed it:  http://localhost:{ports.web}/embed\n"
                 + (
                     "  Telegram:  the bridge runs: send /start to your bot in Telegram\n"
                     if "telegram" in processes

@@ -47,7 +47,7 @@ from telegram.request import HTTPXRequest
 
 from bot.answers import directed, language_buttons
 from bot.db import session_factory
-from bot.i18n import gettext_for, ui_language
+from bot.i18n import N_, gettext_for, ui_language
 from bot.language import negotiate
 from bot.privacy import erase_conversation
 from bot.rasa_client import RasaClient, RasaUnavailable
@@ -61,11 +61,6 @@ TELEGRAM_API = "https://api.telegram.org"
 SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,256}")
 ERASE_YES, ERASE_NO = "erase:yes", "erase:no"
 UPDATES = ["message", "edited_message", "callback_query"]
-
-
-def N_(message: str) -> str:
-    """Mark a string for the catalogs; it is translated where it is used."""
-    return message
 
 
 # The bot's commands, registered with Telegram in every language (shown in the "/" menu).

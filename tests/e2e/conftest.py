@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
-from bot import content
+from bot import content, profiles
 from bot.run import Ports, services
 from bot.settings import ROOT
 from tests.conftest import CONTENT_DIR
@@ -70,17 +71,26 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     shutil.copytree(CONTENT_DIR, content_dir)
     database_url = f"sqlite:///{base / 'app.db'}"
     content.publish(content_dir=content_dir, database_url=database_url)
+    # Other ports can be chosen so that two checkouts can test at once on one machine.
+    ports = Ports(
+        rasa=int(os.environ.get("TEST_RASA_PORT", "15005")),
+        actions=int(os.environ.get("TEST_ACTIONS_PORT", "15055")),
+        web=int(os.environ.get("TEST_WEB_PORT", "18000")),
+    )
+    # The demo profile, allowed on the test's web server as an operator would allow a site.
+    profile_dir = base / "profiles"
+    profile_dir.mkdir()
+    for path in profiles.PROFILES_DIR.glob("*.yml"):
+        data = yaml.safe_load(path.read_text())
+        data["allowed_origins"] = [f"http://localhost:{ports.web}", f"http://127.0.0.1:{ports.web}"]
+        (profile_dir / path.name).write_text(yaml.safe_dump(data, allow_unicode=True))
+    profiles.publish(directory=profile_dir, database_url=database_url)
     env = {
         "DATABASE_URL": database_url,
         "CONTENT_DIR": str(content_dir),
         "TRACKER_DIALECT": "sqlite",
         "TRACKER_DB": str(base / "tracker.db"),
     }
-    # Other ports can be chosen so that two checkouts can test at once on one machine.
-    ports = Ports(
-        rasa=int(os.environ.get("TEST_RASA_PORT", "15005")),
-        actions=int(os.environ.get("TEST_ACTIONS_PORT", "15055")),
-    )
     log_dir = ROOT / "var" / "test-logs"
     with services(ports=ports, model=MODEL, env=env, log_dir=log_dir):
         yield Assistant(ports, content_dir, database_url, env, log_dir)

@@ -30,6 +30,7 @@ def test_runner_prints_where_to_chat_and_stops_cleanly_on_ctrl_c(tmp_path) -> No
         "PSEUDONYM_KEY": "r" * 40,
         "RASA_PORT": "16005",
         "ACTIONS_PORT": "16055",
+        "WEB_PORT": "16080",
         "TRACKER_DB": str(tmp_path / "tracker.db"),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}",
     }
@@ -51,14 +52,15 @@ def test_runner_prints_where_to_chat_and_stops_cleanly_on_ctrl_c(tmp_path) -> No
                 break
         text = "".join(output)
         assert "http://localhost:16005/webhooks/rest/webhook" in text, text[-2000:]
-        assert port_open(16005) and port_open(16055)
+        assert port_open(16005) and port_open(16055) and port_open(16080)
+        assert "http://localhost:16080/demo/" in text
         assert "send /start to your bot" in text
         api.wait_for("getUpdates", timeout=60)  # the Telegram bridge is polling
         process.send_signal(signal.SIGINT)
         rest, _ = process.communicate(timeout=60)
         assert process.returncode == 0, rest[-2000:]
         assert "Stopped everything." in rest
-        assert not port_open(16005) and not port_open(16055)
+        assert not port_open(16005) and not port_open(16055) and not port_open(16080)
         mark = api.mark()
         time.sleep(3)
         assert api.mark() == mark, "the bridge still polls after Ctrl-C"
