@@ -24,6 +24,8 @@ from bot.understanding import (
 )
 
 LANGUAGE_TOPIC = "chat.language"
+# The slot that makes the tracker store erase the conversation (bot/tracker_store.py).
+ERASE_SLOT = "erase_requested"
 # Topic ids, confidences and counts only: message text never reaches a log.
 logger = logging.getLogger(__name__)
 
@@ -133,6 +135,12 @@ def send(dispatcher: CollectingDispatcher, reply: answers.Reply) -> None:
 
 def answer(dispatcher: CollectingDispatcher, turn: Turn, topic: str) -> list[EventType]:
     """Send the answer to ``topic``, preceded by emergency guidance when the message needs it."""
+    if topic == answers.DELETE_TOPIC and turn.entity("confirm") == "yes":
+        # The user pressed "erase everything": the tracker store deletes the conversation when
+        # it saves this turn, instead of saving it.
+        send(dispatcher, answers.erased_reply(turn.langs))
+        logger.info("erasure confirmed")
+        return [SlotSet(ERASE_SLOT, True)]
     events, countries = remember_countries(turn)
     events = [*turn.language_events(), *events]
     if topic == LANGUAGE_TOPIC and turn.entity("language"):

@@ -9,7 +9,7 @@ from typing import Any
 from babel.dates import format_date
 
 from bot import content
-from bot.i18n import gettext_for, ui_language
+from bot.i18n import N_, gettext_for, ui_language
 from bot.language import cldr_locale, language_name, text_direction
 from bot.topics import AREAS, intent_for, topics_in_area
 
@@ -18,6 +18,8 @@ PLAIN_TOPICS = ("chat.",)
 MENU_TOPICS = ("chat.greet", "chat.menu")
 LANGUAGE_TOPIC = "chat.language"
 RLM = "\u200f"
+DELETE_TOPIC = "privacy.delete"
+ERASE_PAYLOAD = '/privacy_delete{"confirm":"yes"}'
 # Answers that carry the contacts of the organisation whose web chat the user is in.
 CONTACT_TOPICS = ("complaint.embassy", "help.human", "complaint.procedure", "complaint.unpaid")
 
@@ -101,6 +103,8 @@ def topic_reply(
         buttons = language_buttons(available)
     else:
         buttons = topic_buttons(list(answer.related), langs)
+    if topic == DELETE_TOPIC:
+        buttons.insert(0, {"title": _("Yes, erase everything"), "payload": ERASE_PAYLOAD})
     custom: dict[str, Any] = {
         "topic": answer.topic,
         "lang": answer.lang,
@@ -197,11 +201,23 @@ def did_you_mean_reply(*, candidates: list[str], langs: list[str]) -> Reply:
     )
 
 
-def unavailable_reply(langs: list[str]) -> Reply:
-    """Said when the content store has no answer at all (it was never published)."""
+def notice_reply(langs: list[str], message: str, kind: str) -> Reply:
+    """A one-line notice of the assistant's own (``message`` marked with N_), in the user's
+    language when its catalog exists."""
     lang = ui_language(langs)
     _ = gettext_for(lang)
     return Reply(
-        text=directed(_("Sorry, I cannot answer this right now. Please try again later."), lang),
-        custom={"kind": "error", "lang": lang, "dir": text_direction(lang)},
+        text=directed(_(message), lang),
+        custom={"kind": kind, "lang": lang, "dir": text_direction(lang)},
     )
+
+
+def erased_reply(langs: list[str]) -> Reply:
+    """Said once the conversation is erased (the tracker store deletes it as the turn ends)."""
+    return notice_reply(langs, N_("Done: everything I kept about you is erased."), "erased")
+
+
+def unavailable_reply(langs: list[str]) -> Reply:
+    """Said when the content store has no answer at all (it was never published)."""
+    message = N_("Sorry, I cannot answer this right now. Please try again later.")
+    return notice_reply(langs, message, "error")

@@ -11,7 +11,7 @@ from sqlalchemy.engine import URL, Engine
 from bot.settings import ROOT
 
 # Rasa's SQLTrackerStore keeps one row per event in this table, keyed by the conversation's sender.
-EVENTS = table("events", column("sender_id"))
+EVENTS = table("events", column("sender_id"), column("timestamp"))
 
 
 def tracker_db_url() -> URL:
@@ -28,13 +28,18 @@ def _engine(url: str) -> Engine:
     return create_engine(url, future=True, pool_pre_ping=True)
 
 
+def tracker_engine(url: URL | str | None = None) -> Engine:
+    """The engine of the tracker store's database (``url`` or the one endpoints.yml uses)."""
+    url = url or tracker_db_url()
+    return _engine(url if isinstance(url, str) else url.render_as_string(hide_password=False))
+
+
 def erase_conversation(*, sender_id: str, url: URL | str | None = None) -> int:
     """Delete every event of ``sender_id`` from the tracker store; return how many were deleted.
 
     Call it between turns of that user (the Telegram bridge holds the user's lock): Rasa appends
     to what it finds, so a turn running meanwhile could write its events back."""
-    url = url or tracker_db_url()
-    engine = _engine(url if isinstance(url, str) else url.render_as_string(hide_password=False))
+    engine = tracker_engine(url)
     with engine.begin() as conn:
         if not engine.dialect.has_table(conn, "events"):
             return 0  # Rasa has not stored any conversation yet

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
 from bot import content
@@ -56,6 +57,24 @@ def published(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[st
     content.publish(content_dir=CONTENT_DIR, database_url=database_url)
     yield database_url
     get_settings.cache_clear()
+
+
+def make_events_table(database_url: str, rows: list[tuple[str, float]]) -> Engine:
+    """A table like Rasa's SQLTrackerStore's ``events``, holding (sender_id, timestamp) rows."""
+    engine = create_engine(database_url, future=True)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255), "
+                "type_name VARCHAR(255), timestamp FLOAT, data TEXT)"
+            )
+        )
+        for i, (sender, stamp) in enumerate(rows):
+            conn.execute(
+                text("INSERT INTO events VALUES (:i, :s, 'user', :t, '{}')"),
+                {"i": i, "s": sender, "t": stamp},
+            )
+    return engine
 
 
 def pytest_configure(config: pytest.Config) -> None:

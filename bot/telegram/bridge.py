@@ -21,7 +21,6 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from telegram import (
@@ -51,7 +50,8 @@ from bot.i18n import N_, gettext_for, ui_language
 from bot.language import negotiate
 from bot.privacy import erase_conversation
 from bot.rasa_client import RasaClient, RasaUnavailable
-from bot.settings import ROOT, get_settings
+from bot.secrets import secret
+from bot.settings import get_settings
 from bot.telegram.render import keyboard_rows, lang_of, render
 from bot.telegram.state import ButtonStore, RateLimiter, UpdateLog, UserLocks, pseudonym
 
@@ -131,22 +131,8 @@ class BridgeSettings:
 
 
 def _pseudonym_key() -> bytes:
-    """The key of the users' pseudonyms: PSEUDONYM_KEY, or one made once and kept in var/.
-
-    Changing the key starts everyone's conversation afresh: keep it with the backups."""
-    value = os.environ.get("PSEUDONYM_KEY", "")
-    if value:
-        if len(value) < 32:
-            raise SystemExit("PSEUDONYM_KEY must be at least 32 characters (e.g. 64 hex digits)")
-        return value.encode()
-    path = Path(os.environ.get("PSEUDONYM_KEY_FILE", ROOT / "var" / "secrets" / "pseudonym.key"))
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
-        log.warning("PSEUDONYM_KEY is not set: made one in %s", path)
-    return path.read_text().strip().encode()
+    """The key of the users' pseudonyms. Changing it starts everyone's conversation afresh."""
+    return secret("PSEUDONYM_KEY", make=lambda: secrets.token_hex(32)).encode()
 
 
 @dataclass

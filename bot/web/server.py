@@ -6,6 +6,8 @@ Rasa's socket.io channel (bot/channels/socketio.py), which checks the page's ori
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import html
 import logging
 import os
@@ -20,6 +22,7 @@ from aiohttp import web
 from bot.i18n import N_, gettext_for, ui_language
 from bot.language import language_name, negotiate, text_direction
 from bot.profiles import get_profile, origin_allowed
+from bot.retention import purge
 from bot.settings import get_settings
 
 log = logging.getLogger("bot.web")
@@ -257,10 +260,29 @@ async def root(_request: web.Request) -> web.Response:
     raise web.HTTPFound("/demo/")
 
 
+async def retention_loop(app: web.Application) -> Any:
+    """Delete old conversations every hour while the server runs (bot/retention.py)."""
+
+    async def loop() -> None:
+        while True:
+            try:
+                await asyncio.to_thread(purge)
+            except Exception as exc:  # noqa: BLE001 - a failed run is retried next hour
+                log.error("retention run failed: %s", type(exc).__name__)
+            await asyncio.sleep(3600)
+
+    task = asyncio.create_task(loop())
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
 def build_app(settings: WebSettings) -> web.Application:
     """The aiohttp application with every route."""
     app = web.Application(middlewares=[headers])
     app["settings"] = settings
+    app.cleanup_ctx.append(retention_loop)
     for path in FILES:
         app.router.add_get(path, static_file)
     app.router.add_get("/page.css", page_css)

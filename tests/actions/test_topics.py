@@ -128,3 +128,35 @@ async def test_asking_about_languages_offers_every_language_by_its_own_name(publ
     messages, _ = await run(ActionAnswerTopic(), tracker("/chat_language", "chat_language"))
     buttons = next(m["buttons"] for m in messages if m.get("buttons"))
     assert len(buttons) == 10 and {"नेपाली", "العربية", "Filipino"} <= {b["title"] for b in buttons}
+
+
+async def test_the_delete_answer_offers_erasure_and_confirming_asks_the_store_to_erase(
+    published: str,
+) -> None:
+    messages, _ = await run(ActionAnswerTopic(), tracker("delete my data", "privacy_delete"))
+    payloads = [b["payload"] for m in messages for b in m.get("buttons") or []]
+    assert payloads[0] == '/privacy_delete{"confirm":"yes"}'
+    confirm = [{"entity": "confirm", "value": "yes"}]
+    messages, events = await run(
+        ActionAnswerTopic(),
+        tracker('/privacy_delete{"confirm":"yes"}', "privacy_delete", entities=confirm),
+    )
+    assert customs(messages) == [{"kind": "erased", "lang": "en", "dir": "ltr"}]
+    assert [(e["name"], e["value"]) for e in events] == [("erase_requested", True)]
+
+
+async def test_an_embassy_chat_answers_with_its_contacts_and_corridor(published: str) -> None:
+    from bot import profiles
+
+    profiles.publish(database_url=published)
+    messages, _ = await run(
+        ActionAnswerTopic(),
+        tracker(
+            "how can my embassy help",
+            "complaint_embassy",
+            metadata={"profile": "demo-np-qa", "lang": "en"},
+        ),
+    )
+    [custom] = customs(messages)
+    assert custom["profile"] == "demo-np-qa" and custom["countries"] == ["NP", "QA"]
+    assert "not yet confirmed by staff" in messages[0]["text"]

@@ -317,6 +317,7 @@ def test_no_telegram_id_and_no_message_text_is_stored_or_logged(
         for part in (path, *path.parent.glob(path.name + "-wal")):
             data = part.read_bytes()
             assert str(user_id).encode() not in data, part
+            assert canary.encode() not in data, part
     assert canary not in bridge.log.read_text(errors="replace")
     assert TOKEN.split(":")[1] not in bridge.log.read_text(errors="replace")
 
