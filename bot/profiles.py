@@ -26,6 +26,7 @@ from bot.settings import ROOT, get_settings
 PROFILES_DIR = ROOT / "profiles"
 PROFILE_ID = re.compile(r"[a-z0-9][a-z0-9-]{1,62}")
 COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+LOGO_PATH = re.compile(r"/logos/[a-z0-9-]+\.(svg|png)")
 CONTACT_FIELDS = ("label", "phone", "email", "address", "hours", "note")
 # How long a process trusts what it read before reading the database again.
 CACHE_SECONDS = 5.0
@@ -83,6 +84,13 @@ def validate(profile: dict[str, Any]) -> list[str]:
     colour = (profile.get("theme") or {}).get("color", "#0b5394")
     if not COLOUR.fullmatch(str(colour)):
         errors.append(f"{where}: theme.color must look like #0b5394")
+    logo = (profile.get("theme") or {}).get("logo")
+    if logo is not None and not (
+        LOGO_PATH.fullmatch(str(logo)) or str(logo).startswith("https://")
+    ):
+        errors.append(
+            f"{where}: theme.logo must be an https:// address or a path such as /logos/x.svg"
+        )
     for i, contact in enumerate(profile.get("contacts") or []):
         if not isinstance(contact, dict) or not contact.get("label"):
             errors.append(f"{where}: contact {i + 1} needs a label")

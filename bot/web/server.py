@@ -31,6 +31,7 @@ FILES = {
     "/widget.js": ("widget.js", "text/javascript"),
     "/widget.css": ("widget.css", "text/css"),
     "/vendor/socket.io.min.js": ("vendor/socket.io.min.js", "text/javascript"),
+    "/logos/demo.svg": ("logos/demo.svg", "image/svg+xml"),
 }
 DEMO_PROFILE = "demo-np-qa"
 
@@ -143,6 +144,7 @@ async def widget_config(request: web.Request) -> web.Response:
             "id": profile["id"],
             "name": profile["name"],
             "color": (profile.get("theme") or {}).get("color", "#0b5394"),
+            "logo": logo_url(settings, (profile.get("theme") or {}).get("logo")),
         },
         "socket_url": settings.socket_url,
         "socket_path": "/socket.io/",
@@ -155,6 +157,13 @@ async def widget_config(request: web.Request) -> web.Response:
         "strings": {key: _(text) for key, text in WIDGET_STRINGS.items()},
     }
     return web.json_response(body, headers=cors)
+
+
+def logo_url(settings: WebSettings, logo: str | None) -> str | None:
+    """The logo's address for browsers: an https URL as given, a path on this server made whole."""
+    if not logo:
+        return None
+    return settings.public_url + logo if logo.startswith("/") else logo
 
 
 def snippet(settings: WebSettings, profile_id: str, lang: str | None = None) -> str:

@@ -21,11 +21,12 @@ def test_the_shipped_profiles_are_valid() -> None:
 def test_bad_profiles_are_refused_with_every_problem(tmp_path: Path, database_url: str) -> None:
     bad = yaml.safe_load(DEMO.read_text())
     bad.update(id="Bad Id", country_of_work="XX", default_lang="zz", allowed_origins=["evil"])
+    bad["theme"] = {"color": "#0b5394", "logo": "javascript:alert(1)"}
     (tmp_path / "bad.yml").write_text(yaml.safe_dump(bad))
     with pytest.raises(profiles.ProfileError) as refused:
         profiles.publish(directory=tmp_path, database_url=database_url)
     text = str(refused.value)
-    for part in ("id must be", "country_of_work", "default_lang", "allowed origin"):
+    for part in ("id must be", "country_of_work", "default_lang", "allowed origin", "theme.logo"):
         assert part in text
 
 

@@ -132,6 +132,8 @@ def test_an_english_visitor_asks_and_reads_the_answer(
     answer = page.ask("Can my pension be paid abroad when I go back home?")
     assert any("Source" in text for text in answer), answer
     assert page.find(".mw-choice").is_displayed()  # related topics as buttons
+    logo = page.find(".mw-logo")  # the organisation's logo, from its profile
+    assert browser.execute_script("return arguments[0].naturalWidth", logo) > 0
     page.screenshot(f"english-{width}")
     if width == 360:
         panel = page.find(".mw-panel").rect

@@ -114,6 +114,8 @@
     onclick: () => setOpen(!isOpen, true),
   }, launchIcon, launchText);
 
+  // The organisation's logo, if its profile has one; decorative (its name is the title).
+  const logo = h("img", { class: "mw-logo", alt: "", hidden: true });
   const title = h("h2", { class: "mw-title" });
   const langLabel = h("label", { class: "mw-sr", for: "mw-lang" });
   const langSelect = h("select", { class: "mw-lang", id: "mw-lang", onchange: () => changeLang(langSelect.value) });
@@ -126,7 +128,7 @@
   const sendBtn = h("button", { type: "submit", class: "mw-send" });
   const form = h("form", { class: "mw-form", onsubmit: (e) => { e.preventDefault(); sendTyped(); } }, inputLabel, input, sendBtn);
   const panel = h("div", { class: "mw-panel", id: "mw-panel", role: "dialog", hidden: true },
-    h("div", { class: "mw-head" }, title, langLabel, langSelect, closeBtn),
+    h("div", { class: "mw-head" }, logo, title, langLabel, langSelect, closeBtn),
     privacy, logEl, statusEl, form);
   // The launcher comes first so that Tab goes from it straight into the panel it opens.
   const wrap = h("div", { class: "mw-root", hidden: true }, launcher, panel);
@@ -152,6 +154,7 @@
     wrap.style.setProperty("--mw-c", headerColor(C.profile.color));
     panel.setAttribute("aria-label", S.title);
     title.textContent = C.profile.name || S.title;
+    if (C.profile.logo) { logo.src = C.profile.logo; logo.hidden = false; } else { logo.hidden = true; }
     langLabel.textContent = S.language;
     langSelect.textContent = "";
     for (const l of C.languages) {
