@@ -216,20 +216,30 @@ async def send(
     text: str,
     buttons: list[tuple[str, str]] | None = None,
     *,
-    escaped: bool = False,
+    keyed: bool = True,
 ) -> None:
-    """Send one message of the bridge's own, in the user's language, with optional buttons."""
-    body = text if escaped else html.escape(directed(text, turn.lang), quote=False)
-    await _send_message(context, turn, body, buttons or [])
+    """Send one message of the bridge's own, in the user's language, with optional buttons
+    (``keyed=False``: their data is the bridge's own, such as the erase confirmation, and is
+    sent as it is instead of as the key of a Rasa payload)."""
+    body = html.escape(directed(text, turn.lang), quote=False)
+    await _send_message(context, turn, body, buttons or [], keyed=keyed)
 
 
 async def _send_message(
-    context: ContextTypes.DEFAULT_TYPE, turn: Turn, html_text: str, buttons: list[tuple[str, str]]
+    context: ContextTypes.DEFAULT_TYPE,
+    turn: Turn,
+    html_text: str,
+    buttons: list[tuple[str, str]],
+    *,
+    keyed: bool = True,
 ) -> None:
     bridge = bridge_of(context)
     markup = None
     if buttons:
-        rows = await asyncio.to_thread(keyboard_rows, buttons, bridge.buttons.key_for)
+        key_for: Callable[[str], str] = bridge.buttons.key_for
+        if not keyed:
+            key_for = _as_is
+        rows = await asyncio.to_thread(keyboard_rows, buttons, key_for)
         markup = InlineKeyboardMarkup(
             [[InlineKeyboardButton(title, callback_data=key) for title, key in row] for row in rows]
         )
@@ -240,6 +250,10 @@ async def _send_message(
         reply_markup=markup,
         link_preview_options=LinkPreviewOptions(is_disabled=True),
     )
+
+
+def _as_is(data: str) -> str:
+    return data
 
 
 async def _typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
@@ -417,7 +431,7 @@ async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE, turn: Turn
 async def on_delete(update: Update, context: ContextTypes.DEFAULT_TYPE, turn: Turn) -> None:
     """Ask to confirm before erasing everything about the user."""
     _ = gettext_for(turn.lang)
-    await _send_plain_keyboard(
+    await send(
         context,
         turn,
         _(
@@ -425,19 +439,7 @@ async def on_delete(update: Update, context: ContextTypes.DEFAULT_TYPE, turn: Tu
             "It cannot be undone. Erase everything?"
         ),
         [(_("Yes, erase everything"), ERASE_YES), (_("No, keep it"), ERASE_NO)],
-    )
-
-
-async def _send_plain_keyboard(
-    context: ContextTypes.DEFAULT_TYPE, turn: Turn, text: str, buttons: list[tuple[str, str]]
-) -> None:
-    """A message whose buttons the bridge itself answers (their data is not a Rasa payload)."""
-    markup = InlineKeyboardMarkup([[InlineKeyboardButton(t, callback_data=d)] for t, d in buttons])
-    await context.bot.send_message(
-        chat_id=turn.chat_id,
-        text=html.escape(directed(text, turn.lang), quote=False),
-        parse_mode=ParseMode.HTML,
-        reply_markup=markup,
+        keyed=False,
     )
 
 
